@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 CHECK_MIME = "application/vnd.aigc.check+json"
+RUN_MIME = "application/vnd.aigc.run+json"
 
 _recorded: list["CheckResult"] = []
 
@@ -152,6 +153,19 @@ def recorded_checks() -> list[CheckResult]:
 def clear_checks() -> None:
     """Forget recorded checks (``aigc_utils.start`` calls this at the top of a notebook)."""
     _recorded.clear()
+
+
+def run_record_from_notebook(notebook: dict | Any) -> dict | None:
+    """The run record (seconds, device, profile, seed) of an executed notebook, or None."""
+    cells = notebook.get("cells") if hasattr(notebook, "get") else None
+    if not isinstance(cells, list):
+        raise TypeError("notebook must be a notebook dict (nbformat) with a 'cells' list")
+    for cell in cells:
+        for output in cell.get("outputs", []) or []:
+            record = (output.get("data", {}) or {}).get(RUN_MIME)
+            if record is not None:
+                return json.loads(record) if isinstance(record, str) else dict(record)
+    return None
 
 
 def checks_from_notebook(notebook: dict | Any) -> list[CheckResult]:

@@ -16,7 +16,7 @@ from typing import TypeVar
 import pandas as pd
 import torch
 
-from aigc_utils.check import clear_checks, recorded_checks
+from aigc_utils.check import RUN_MIME, clear_checks, recorded_checks
 from aigc_utils.device import describe_device, get_device, seed_everything
 from aigc_utils.plot import setup_plots
 from aigc_utils.profile import pick, resolve_profile
@@ -43,7 +43,15 @@ class NotebookRun:
         return time.perf_counter() - self.started
 
     def results_table(self) -> pd.DataFrame:
-        """The closing table: every ``check`` of this run, then time, device and profile."""
+        """The closing table: every ``check`` of this run, then time, device and profile.
+
+        Under IPython it also records the run (seconds, device, profile, seed)
+        as a display output of MIME type ``application/vnd.aigc.run+json``, so
+        the README's table can quote the committed notebooks' run times.
+        """
+        seconds = round(self.elapsed(), 1)
+        record = {"seconds": seconds, "device": self.device.type, "profile": self.profile, "seed": self.seed}
+        _display_run(record)
         rows = [
             {
                 "result": c.claim,
@@ -57,13 +65,24 @@ class NotebookRun:
         rows.append(
             {
                 "result": "run",
-                "value": round(self.elapsed(), 1),
+                "value": seconds,
                 "bar": "seconds",
                 "baseline": f"{self.device.type}, profile {self.profile}, seed {self.seed}",
                 "holds": "",
             }
         )
         return pd.DataFrame(rows).set_index("result")
+
+
+def _display_run(record: dict) -> None:
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with ipykernel
+        return
+    if get_ipython() is not None:
+        text = f"run: {record['seconds']} s on {record['device']}, profile {record['profile']}, seed {record['seed']}"
+        display({RUN_MIME: record, "text/plain": text}, raw=True)
 
 
 def start(profile: str | None = "auto", seed: int = 0, *, device: str | None = None) -> NotebookRun:
