@@ -47,6 +47,11 @@ class CheckResult:
             return f">= {_fmt(self.at_least)}"
         return f"<= {_fmt(self.at_most)}"
 
+    def _ipython_display_(self) -> None:
+        """Show nothing: ``check`` has already displayed the result (avoids a second copy
+        when ``check(...)`` is the last line of a cell)."""
+        return None
+
     def line(self) -> str:
         """A one-line, human-readable account of the check."""
         mark = "PASS" if self.passed else "FAIL"

@@ -53,7 +53,9 @@ def show_images(images: Any, *, title: str, nrow: int = 10, labels: Sequence[Any
         TypeError / ValueError: see :func:`aigc_utils.data.image_grid`; a missing title.
     """
     title = _title("title", title)
-    grid = image_grid(images, nrow=nrow)
+    colour = hasattr(images, "shape") and len(images.shape) == 4 and images.shape[1] == 3
+    # Grey digits are drawn as dark ink on white (gray_r), so white padding is 0 there.
+    grid = image_grid(images, nrow=nrow, pad_value=1.0 if colour else 0.0)
     rows = int(np.ceil(len(images) / nrow))
     figure, axes = plt.subplots(figsize=(min(0.55 * nrow + 0.5, 8), 0.55 * rows + 0.7))
     axes.imshow(grid, cmap="gray_r" if grid.ndim == 2 else None, vmin=0, vmax=1, interpolation="nearest")
@@ -128,8 +130,22 @@ def scatter_2d(point_sets: Mapping[str, Any], *, title: str, xlabel: str = "x1",
     return figure
 
 
-def bar_chart(values: Mapping[str, float] | Sequence[float], *, title: str, xlabel: str, ylabel: str) -> Figure:
+def bar_chart(
+    values: Mapping[str, float] | Sequence[float],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    reference: float | None = None,
+    reference_label: str = "reference",
+) -> Figure:
     """Bar chart of named values (e.g. a class histogram of generated samples).
+
+    Args:
+        values: ``{name: value}`` or a sequence (bars named 0, 1, ...).
+        title, xlabel, ylabel: labels.
+        reference: optional horizontal line (chance level, real-data floor, ...).
+        reference_label: legend text of that line.
 
     Raises:
         TypeError / ValueError: empty values or missing labels.
@@ -144,8 +160,16 @@ def bar_chart(values: Mapping[str, float] | Sequence[float], *, title: str, xlab
         names = [str(i) for i in range(len(heights))]
     if not heights:
         raise ValueError("values must not be empty")
-    figure, axes = plt.subplots(figsize=(max(3.0, 0.45 * len(names) + 1), 2.8))
+    longest = max(len(n) for n in names)
+    width_per_bar = 0.45 if longest <= 3 else min(0.12 * longest, 1.6)
+    figure, axes = plt.subplots(figsize=(min(max(3.0, width_per_bar * len(names) + 1), 8.0), 2.8))
     axes.bar(names, np.asarray(heights, dtype=float), color="tab:blue")
+    if reference is not None:
+        reference = _validate.real_number("reference", reference)
+        axes.axhline(reference, color="tab:red", ls="--", lw=1, label=reference_label)
+        axes.legend(frameon=False)
+    if longest * len(names) > 60:  # long names: slant them rather than overlap
+        plt.setp(axes.get_xticklabels(), rotation=20, ha="right")
     axes.set_title(title)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)

@@ -29,6 +29,11 @@ def notebook_titles(path: Path = NOTEBOOKS_CSV) -> dict[str, str]:
         return {row["notebook"]: row["title"] for row in csv.DictReader(handle)}
 
 
+def markdown_cell(text: str) -> str:
+    """``text`` made safe inside a Markdown table cell (pipes escaped, no line breaks)."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def notebook_table(notebooks_dir: Path = REPO_ROOT / "notebooks") -> str:
     """The Markdown table: number, title (linked when the notebook exists), questions, results, seconds."""
     import nbformat
@@ -36,7 +41,7 @@ def notebook_table(notebooks_dir: Path = REPO_ROOT / "notebooks") -> str:
     titles = notebook_titles()
     questions = load_questions()
     lines = [
-        "| # | notebook | questions answered | checked results (committed quick run) | seconds |",
+        "| # | notebook | questions answered | checked results (committed quick run) | seconds in notebook |",
         "|---|---|---|---|---|",
     ]
     for number, title in titles.items():
@@ -49,7 +54,7 @@ def notebook_table(notebooks_dir: Path = REPO_ROOT / "notebooks") -> str:
         nb = nbformat.read(path, as_version=4)
         checks = checks_from_notebook(nb)
         run = run_record_from_notebook(nb)
-        results = "<br>".join(f"{c.claim}: {c.value:.3g} ({c.bar})" for c in checks) or "not executed"
+        results = "<br>".join(markdown_cell(f"{c.claim}: {c.value:.3g} ({c.bar})") for c in checks) or "not executed"
         seconds = f"{run['seconds']:.0f}" if run else "-"
         lines.append(f"| {number} | [{title}](notebooks/{path.name}) | {ids} | {results} | {seconds} |")
     return "\n".join(lines)

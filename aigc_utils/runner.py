@@ -24,6 +24,7 @@ from pathlib import Path
 
 from aigc_utils.check import checks_from_notebook
 from aigc_utils.profile import PROFILES
+from aigc_utils.report import markdown_cell
 from aigc_utils.train import progress
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -145,9 +146,9 @@ def summary_markdown(results: list[NotebookResult]) -> str:
     """The summary as a Markdown table: notebook, seed, status, seconds, checks."""
     lines = ["| notebook | seed | profile | status | seconds | checks (value, bar) |", "|---|---|---|---|---|---|"]
     for r in results:
-        checks = "<br>".join(_check_text(c) for c in r.checks) or "-"
+        checks = "<br>".join(markdown_cell(_check_text(c)) for c in r.checks) or "-"
         if r.error:
-            checks += f"<br>error: {r.error}"
+            checks += f"<br>error: {markdown_cell(r.error)}"
         lines.append(f"| {r.notebook} | {r.seed} | {r.profile} | {r.status} | {r.seconds:.1f} | {checks} |")
     total = sum(r.seconds for r in results)
     failed = sum(r.status != "passed" for r in results)

@@ -28,7 +28,7 @@ def progress(iterable: Any = None, *, total: int | None = None, desc: str = "") 
     Use it for any loop of more than a couple of seconds. Updates at most
     twice a second, so a committed notebook stores a few lines, not thousands.
     """
-    return tqdm(iterable, total=total, desc=desc, file=sys.stderr, mininterval=0.5, ncols=90, ascii=" =")
+    return tqdm(iterable, total=total, desc=desc, file=sys.stderr, mininterval=0.5, ncols=120, ascii=" =")
 
 
 def train_loop(

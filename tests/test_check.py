@@ -89,3 +89,8 @@ def test_results_table_lists_checks_and_run():
     assert list(table.index) == ["accuracy", "run"]
     assert table.loc["accuracy", "holds"] == "yes"
     assert "chance" in table.loc["accuracy", "baseline"]
+
+
+def test_check_result_is_not_displayed_twice():
+    result = check("shown once", 1.0, at_least=0.0)
+    assert result._ipython_display_() is None

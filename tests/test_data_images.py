@@ -48,3 +48,10 @@ def test_image_grid_shapes():
 def test_image_grid_rejects_bad_input(images, kwargs, error, match):
     with pytest.raises(error, match=match):
         image_grid(images, **kwargs)
+
+
+def test_image_grid_pad_value():
+    grid = image_grid(torch.full((2, 1, 4, 4), 0.5), nrow=2, padding=1, pad_value=0.0)
+    assert grid[0, 0] == 0.0 and grid[1, 1] == 0.5
+    with pytest.raises(TypeError, match="pad_value"):
+        image_grid(torch.rand(2, 1, 4, 4), pad_value="white")

@@ -68,6 +68,8 @@ def test_judge_rejects_bad_arguments(judge):
         judge.real_floor(10_000)
     with pytest.raises(ValueError, match="n_samples"):
         judge.real_floor(-5)
+    with pytest.raises(ValueError, match="repeats"):
+        judge.real_floor(100, repeats=0)
     with pytest.raises(ValueError, match="min_share"):
         judge.classes_covered(torch.rand(3, 64), min_share=2.0)
     with pytest.raises(ValueError, match="steps"):

@@ -49,3 +49,13 @@ def test_scatter_and_bar_chart():
 def test_plot_helpers_reject_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_bar_chart_reference_line_and_long_names():
+    figure = bar_chart(
+        {"real vs real": 0.5, "one Gaussian": 0.7, "mixture of twenty": 0.52}, title="t", xlabel="x", ylabel="y",
+        reference=0.5, reference_label="chance",
+    )
+    assert figure.axes[0].get_legend().get_texts()[0].get_text() == "chance"
+    with pytest.raises(TypeError, match="reference"):
+        bar_chart([1.0], title="t", xlabel="x", ylabel="y", reference="half")

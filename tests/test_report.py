@@ -17,3 +17,9 @@ def test_render_readme_replaces_between_markers_only():
     assert render_readme(text, "new") == f"intro\n{TABLE_START}\nnew\n{TABLE_END}\noutro"
     with pytest.raises(ValueError, match="markers"):
         render_readme("no markers", "new")
+
+
+def test_markdown_cell_escapes_pipes():
+    from aigc_utils.report import markdown_cell
+
+    assert markdown_cell("max |x|\nnext") == "max \\|x\\| next"

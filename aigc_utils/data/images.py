@@ -64,14 +64,18 @@ def load_digits_split(test_fraction: float = 0.2) -> DigitsSplit:
     )
 
 
-def image_grid(images: torch.Tensor | np.ndarray, nrow: int = 10, padding: int = 1) -> np.ndarray:
+def image_grid(
+    images: torch.Tensor | np.ndarray, nrow: int = 10, padding: int = 1, pad_value: float = 1.0
+) -> np.ndarray:
     """Tile a batch of images into one picture (for ``plt.imshow``).
 
     Args:
         images: (N, C, H, W) with C = 1 or 3, or (N, H, W) for grey images;
             values are clipped to [0, 1].
         nrow: images per row.
-        padding: pixels between images (drawn white).
+        padding: pixels between images.
+        pad_value: value of the padding pixels (1.0 is white in a normal grey
+            or colour map; use 0.0 for white under an inverted map such as ``gray_r``).
 
     Returns:
         (H', W') for grey or (H', W', 3) for colour, float32 in [0, 1].
@@ -84,13 +88,14 @@ def image_grid(images: torch.Tensor | np.ndarray, nrow: int = 10, padding: int =
     _validate.floating("images", images)
     nrow = _validate.positive_int("nrow", nrow)
     padding = _validate.non_negative_int("padding", padding)
+    pad_value = _validate.real_number("pad_value", pad_value)
     if images.ndim == 3:
         images = images[:, None]
     if images.shape[0] == 0:
         raise ValueError("images must hold at least one image, got an empty batch")
     if images.shape[1] not in (1, 3):
         raise ValueError(f"images must have 1 or 3 channels in dimension 1, got shape {tuple(images.shape)}")
-    grid = make_grid(images.detach().float().cpu().clamp(0, 1), nrow=nrow, padding=padding, pad_value=1.0)
+    grid = make_grid(images.detach().float().cpu().clamp(0, 1), nrow=nrow, padding=padding, pad_value=pad_value)
     if images.shape[1] == 1:
         return grid[0].numpy()
     return grid.permute(1, 2, 0).numpy()
