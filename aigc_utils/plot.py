@@ -175,3 +175,53 @@ def bar_chart(
     axes.set_ylabel(ylabel)
     figure.tight_layout()
     return figure
+
+
+def histograms(
+    value_sets: Mapping[str, Any],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str = "count",
+    bins: int = 40,
+    density: bool = False,
+) -> Figure:
+    """Overlaid histograms of several sets of numbers on *shared* bins, so heights compare.
+
+    Used for distance-to-closest-record plots (memorisation), score
+    distributions, and the like.
+
+    Args:
+        value_sets: ``{legend label: 1-D values}``.
+        title, xlabel, ylabel: labels.
+        bins: number of shared bins spanning all values.
+        density: plot densities instead of counts (for sets of different sizes).
+
+    Raises:
+        TypeError / ValueError: empty mapping, a set that is not a non-empty 1-D
+            sequence of finite numbers, bad ``bins`` or missing labels.
+    """
+    title = _title("title", title)
+    xlabel = _title("xlabel", xlabel)
+    ylabel = _title("ylabel", ylabel)
+    bins = _validate.positive_int("bins", bins)
+    if not isinstance(value_sets, Mapping) or not value_sets:
+        raise ValueError("value_sets must be a non-empty mapping of label -> values")
+    arrays = {}
+    for name, values in value_sets.items():
+        values = np.asarray(values.detach().cpu() if hasattr(values, "detach") else values, dtype=float)
+        if values.ndim != 1 or len(values) == 0 or not np.all(np.isfinite(values)):
+            raise ValueError(f"value_sets[{name!r}] must be a non-empty 1-D sequence of finite numbers")
+        arrays[name] = values
+    low = min(v.min() for v in arrays.values())
+    high = max(v.max() for v in arrays.values())
+    edges = np.linspace(low, high if high > low else low + 1.0, bins + 1)
+    figure, axes = plt.subplots()
+    for name, values in arrays.items():
+        axes.hist(values, bins=edges, alpha=0.5, density=density, label=name)
+    axes.set_title(title)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.legend(frameon=False)
+    figure.tight_layout()
+    return figure

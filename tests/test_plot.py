@@ -59,3 +59,15 @@ def test_bar_chart_reference_line_and_long_names():
     assert figure.axes[0].get_legend().get_texts()[0].get_text() == "chance"
     with pytest.raises(TypeError, match="reference"):
         bar_chart([1.0], title="t", xlabel="x", ylabel="y", reference="half")
+
+
+def test_histograms_share_bins():
+    from aigc_utils.plot import histograms
+
+    figure = histograms({"a": np.zeros(5), "b": torch.ones(3)}, title="t", xlabel="distance", bins=4)
+    patches = figure.axes[0].patches
+    assert len(patches) == 8 and patches[0].get_x() == patches[4].get_x(), "both sets on the same bins"
+    with pytest.raises(ValueError, match="value_sets"):
+        histograms({}, title="t", xlabel="x")
+    with pytest.raises(ValueError, match=r"value_sets\['a'\]"):
+        histograms({"a": [np.nan]}, title="t", xlabel="x")
