@@ -35,6 +35,7 @@ DEPENDENCIES = [
     ("pytest", "pytest"),
     ("xdist", "pytest-xdist"),
     ("nbval", "nbval"),
+    ("mypy", "mypy"),
 ]
 
 

@@ -88,13 +88,13 @@ def plot_history(
     if not isinstance(history, Mapping) or not history:
         raise ValueError("history must be a non-empty mapping of name -> values")
     figure, axes = plt.subplots()
-    for name, values in history.items():
-        values = np.asarray(values, dtype=float)
-        if values.ndim != 1 or len(values) == 0:
+    for name, raw in history.items():
+        curve = np.asarray(raw, dtype=float)
+        if curve.ndim != 1 or len(curve) == 0:
             raise ValueError(f"history[{name!r}] must be a non-empty 1-D sequence of numbers")
-        if smooth > 1 and len(values) >= smooth:
-            values = np.convolve(values, np.ones(smooth) / smooth, mode="valid")
-        axes.plot(np.arange(len(values)) + (smooth - 1 if smooth > 1 else 0), values, label=name, lw=1.2)
+        if smooth > 1 and len(curve) >= smooth:
+            curve = np.convolve(curve, np.ones(smooth) / smooth, mode="valid")
+        axes.plot(np.arange(len(curve)) + (smooth - 1 if smooth > 1 else 0), curve, label=name, lw=1.2)
     axes.set_title(title)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
@@ -218,7 +218,7 @@ def histograms(
     edges = np.linspace(low, high if high > low else low + 1.0, bins + 1)
     figure, axes = plt.subplots()
     for name, values in arrays.items():
-        axes.hist(values, bins=edges, alpha=0.5, density=density, label=name)
+        axes.hist(values, bins=list(edges), alpha=0.5, density=density, label=name)
     axes.set_title(title)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)

@@ -92,7 +92,7 @@ def run_notebook(
     import papermill
 
     in_place = output_dir is None
-    output = path if in_place else output_dir / f"{path.stem}.seed{seed}.ipynb"
+    output = path if output_dir is None else output_dir / f"{path.stem}.seed{seed}.ipynb"
     parameters = {} if in_place else {"profile": profile, "seed": seed}
     previous = os.environ.get("AIGC_PROFILE")
     os.environ["AIGC_PROFILE"] = profile
