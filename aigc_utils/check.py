@@ -18,6 +18,7 @@ import json
 import math
 import numbers
 from dataclasses import asdict, dataclass
+from collections.abc import Iterator
 from typing import Any
 
 CHECK_MIME = "application/vnd.aigc.check+json"
@@ -128,7 +129,7 @@ def check(
     passed = (lo is None or value_f >= lo) and (hi is None or value_f <= hi)
     result = CheckResult(claim, value_f, lo, hi, base, baseline_label, passed)
     _recorded.append(result)
-    _display(result)
+    display_record(CHECK_MIME, asdict(result), result.line())
     if not passed:
         raise AssertionError(
             f"check failed: {claim}: measured {_fmt(value_f)}, bar {result.bar}"
@@ -137,17 +138,18 @@ def check(
     return result
 
 
-def _display(result: CheckResult) -> None:
-    """Show the check as a rich output when running under IPython; print it otherwise."""
+def display_record(mime: str, record: dict, text: str) -> None:
+    """Show ``record`` as a display output of MIME type ``mime`` (with ``text`` beside it)
+    when running under IPython; print ``text`` otherwise."""
     try:
         from IPython import get_ipython
         from IPython.display import display
     except ImportError:  # pragma: no cover - IPython ships with ipykernel
         get_ipython = None  # type: ignore[assignment]
     if get_ipython is not None and get_ipython() is not None:
-        display({CHECK_MIME: asdict(result), "text/plain": result.line()}, raw=True)
+        display({mime: record, "text/plain": text}, raw=True)
     else:
-        print(result.line())
+        print(text)
 
 
 def recorded_checks() -> list[CheckResult]:
@@ -160,17 +162,25 @@ def clear_checks() -> None:
     _recorded.clear()
 
 
-def run_record_from_notebook(notebook: dict | Any) -> dict | None:
-    """The run record (seconds, device, profile, seed) of an executed notebook, or None."""
+def _records(notebook: dict | Any, mime: str) -> Iterator[dict[str, Any]]:
+    """Every output record of MIME type ``mime`` in an executed notebook, in order."""
     cells = notebook.get("cells") if hasattr(notebook, "get") else None
     if not isinstance(cells, list):
         raise TypeError("notebook must be a notebook dict (nbformat) with a 'cells' list")
     for cell in cells:
         for output in cell.get("outputs", []) or []:
-            record = (output.get("data", {}) or {}).get(RUN_MIME)
+            record = (output.get("data", {}) or {}).get(mime)
             if record is not None:
-                return json.loads(record) if isinstance(record, str) else dict(record)
-    return None
+                yield json.loads(record) if isinstance(record, str) else dict(record)
+
+
+def run_record_from_notebook(notebook: dict | Any) -> dict | None:
+    """The run record (seconds, device, profile, seed) of an executed notebook, or None.
+
+    Raises:
+        TypeError: ``notebook`` has no ``cells`` list.
+    """
+    return next(_records(notebook, RUN_MIME), None)
 
 
 def checks_from_notebook(notebook: dict | Any) -> list[CheckResult]:
@@ -179,16 +189,8 @@ def checks_from_notebook(notebook: dict | Any) -> list[CheckResult]:
     Raises:
         TypeError: ``notebook`` has no ``cells`` list.
     """
-    cells = notebook.get("cells") if hasattr(notebook, "get") else None
-    if not isinstance(cells, list):
-        raise TypeError("notebook must be a notebook dict (nbformat) with a 'cells' list")
     found = []
-    for cell in cells:
-        for output in cell.get("outputs", []) or []:
-            data = output.get("data", {}) or {}
-            if CHECK_MIME in data:
-                record = data[CHECK_MIME]
-                if isinstance(record, str):
-                    record = json.loads(record)
-                found.append(CheckResult(**{k: record.get(k) for k in CheckResult.__dataclass_fields__}))
+    for record in _records(notebook, CHECK_MIME):
+        fields: dict[str, Any] = {k: record.get(k) for k in CheckResult.__dataclass_fields__}
+        found.append(CheckResult(**fields))
     return found

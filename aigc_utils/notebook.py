@@ -16,7 +16,7 @@ from typing import TypeVar
 import pandas as pd
 import torch
 
-from aigc_utils.check import RUN_MIME, clear_checks, recorded_checks
+from aigc_utils.check import RUN_MIME, clear_checks, display_record, recorded_checks
 from aigc_utils.device import describe_device, get_device, seed_everything
 from aigc_utils.plot import setup_plots
 from aigc_utils.profile import pick, resolve_profile
@@ -51,7 +51,9 @@ class NotebookRun:
         """
         seconds = round(self.elapsed(), 1)
         record = {"seconds": seconds, "device": self.device.type, "profile": self.profile, "seed": self.seed}
-        _display_run(record)
+        display_record(
+            RUN_MIME, record, f"run: {seconds} s on {self.device.type}, profile {self.profile}, seed {self.seed}"
+        )
         rows = [
             {
                 "result": c.claim,
@@ -72,17 +74,6 @@ class NotebookRun:
             }
         )
         return pd.DataFrame(rows).set_index("result")
-
-
-def _display_run(record: dict) -> None:
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # pragma: no cover - IPython ships with ipykernel
-        return
-    if get_ipython() is not None:
-        text = f"run: {record['seconds']} s on {record['device']}, profile {record['profile']}, seed {record['seed']}"
-        display({RUN_MIME: record, "text/plain": text}, raw=True)
 
 
 def start(profile: str | None = "auto", seed: int = 0, *, device: str | None = None) -> NotebookRun:

@@ -34,6 +34,11 @@ def setup_plots(dpi: int = FIGURE_DPI) -> None:
         pass
 
 
+def _as_float_array(value: Any) -> np.ndarray:
+    """NumPy float array of an array, tensor (any device) or sequence."""
+    return np.asarray(value.detach().cpu() if hasattr(value, "detach") else value, dtype=float)
+
+
 def _title(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise TypeError(f"{name} must be a non-empty string (every figure gets a title)")
@@ -118,7 +123,7 @@ def scatter_2d(point_sets: Mapping[str, Any], *, title: str, xlabel: str = "x1",
     figure, axes = plt.subplots(1, len(point_sets), figsize=(2.6 * len(point_sets), 2.8), sharex=True, sharey=True)
     axes = np.atleast_1d(axes)
     for ax, (name, points) in zip(axes, point_sets.items()):
-        points = np.asarray(points.detach().cpu() if hasattr(points, "detach") else points, dtype=float)
+        points = _as_float_array(points)
         if points.ndim != 2 or points.shape[1] != 2:
             raise ValueError(f"point_sets[{name!r}] must have shape (N, 2), got {points.shape}")
         ax.scatter(points[:, 0], points[:, 1], s=3, alpha=0.5)
@@ -209,7 +214,7 @@ def histograms(
         raise ValueError("value_sets must be a non-empty mapping of label -> values")
     arrays = {}
     for name, values in value_sets.items():
-        values = np.asarray(values.detach().cpu() if hasattr(values, "detach") else values, dtype=float)
+        values = _as_float_array(values)
         if values.ndim != 1 or len(values) == 0 or not np.all(np.isfinite(values)):
             raise ValueError(f"value_sets[{name!r}] must be a non-empty 1-D sequence of finite numbers")
         arrays[name] = values

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from aigc_utils.check import checks_from_notebook
 from aigc_utils.profile import PROFILES
+from aigc_utils.questions import REPO_ROOT
 from aigc_utils.report import markdown_cell
 from aigc_utils.train import progress
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 DEFAULT_KERNEL = "python3"
 

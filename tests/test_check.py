@@ -94,3 +94,10 @@ def test_results_table_lists_checks_and_run():
 def test_check_result_is_not_displayed_twice():
     result = check("shown once", 1.0, at_least=0.0)
     assert result._ipython_display_() is None
+
+
+def test_display_record_prints_outside_ipython(capsys):
+    from aigc_utils.check import display_record
+
+    display_record(RUN_MIME, {"seconds": 1.0}, "run: 1.0 s")
+    assert capsys.readouterr().out == "run: 1.0 s\n"

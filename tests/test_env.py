@@ -1,4 +1,5 @@
 from aigc_utils.env import DEPENDENCIES, dependency_report, main
+from notebook_files import pyproject_dependencies
 
 
 def test_dependency_report_covers_pyproject(capsys):
@@ -11,11 +12,4 @@ def test_dependency_report_covers_pyproject(capsys):
 
 
 def test_env_lists_every_pyproject_dependency():
-    import tomllib
-
-    from notebook_files import REPO_ROOT
-    from packaging.requirements import Requirement
-
-    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
-    names = {Requirement(r).name.lower() for r in project["dependencies"]}
-    assert names == {d for _, d in DEPENDENCIES}
+    assert set(pyproject_dependencies()) == {d for _, d in DEPENDENCIES}

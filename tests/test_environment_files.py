@@ -1,17 +1,11 @@
 """environment.yml (conda) and pyproject.toml (pip) list the same dependencies."""
 
 import re
-import tomllib
 
 import yaml
 from packaging.requirements import Requirement
 
-from notebook_files import REPO_ROOT
-
-
-def _pyproject() -> dict[str, Requirement]:
-    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
-    return {Requirement(r).name.lower(): Requirement(r) for r in project["dependencies"]}
+from notebook_files import REPO_ROOT, pyproject_dependencies
 
 
 def _environment() -> dict[str, Requirement]:
@@ -21,11 +15,11 @@ def _environment() -> dict[str, Requirement]:
 
 
 def test_same_dependency_names():
-    assert set(_pyproject()) == set(_environment())
+    assert set(pyproject_dependencies()) == set(_environment())
 
 
 def test_environment_versions_satisfy_pyproject_bounds():
-    pyproject, environment = _pyproject(), _environment()
+    pyproject, environment = pyproject_dependencies(), _environment()
     for name, requirement in environment.items():
         for spec in requirement.specifier:
             version = spec.version
