@@ -56,7 +56,7 @@ def fraction(name: str, value: Any) -> float:
 def tensor(name: str, value: Any, *, ndim: int | tuple[int, ...] | None = None) -> torch.Tensor:
     """Return ``value`` as a tensor (NumPy arrays are converted), checking its rank."""
     if isinstance(value, np.ndarray):
-        value = torch.from_numpy(value)
+        value = torch.from_numpy(np.ascontiguousarray(value))
     if not isinstance(value, torch.Tensor):
         raise TypeError(f"{name} must be a torch.Tensor or numpy.ndarray, got {type(value).__name__}")
     if ndim is not None:

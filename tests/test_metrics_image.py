@@ -69,3 +69,15 @@ def test_identical_images():
 def test_bad_input_is_rejected(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_metrics_accept_numpy_views_with_negative_strides():
+    import numpy as np
+    from skimage.metrics import peak_signal_noise_ratio
+
+    from aigc_utils.metrics import psnr
+
+    rng = np.random.default_rng(0)
+    reference, test = rng.random((16, 16)), rng.random((16, 16))
+    expected = peak_signal_noise_ratio(reference[::-1], test[::-1], data_range=1.0)
+    assert psnr(reference[::-1], test[::-1], data_range=1.0) == pytest.approx(expected, abs=1e-6)
