@@ -34,6 +34,7 @@ DEPENDENCIES = [
     ("gymnasium", "gymnasium"),
     ("pytest", "pytest"),
     ("xdist", "pytest-xdist"),
+    ("pytest_socket", "pytest-socket"),
     ("nbval", "nbval"),
     ("mypy", "mypy"),
 ]
