@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from aigc_utils import _validate
-from aigc_utils.questions import REPO_ROOT, Question, load_questions
+from aigc_utils.questions import REPO_ROOT, Question, _notebook_number, load_questions
 
 ANSWERS_CSV = REPO_ROOT / "data" / "answers.csv"
 QUESTION_BANK_MD = REPO_ROOT / "data" / "question_bank.md"
@@ -224,15 +224,6 @@ def load_answers(path: Path | str = ANSWERS_CSV) -> list[Answer]:
             raise ValueError(f"{path}: {answer.id} needs both answer_en and answer_zh")
         seen.add(answer.id)
     return answers
-
-
-def _notebook_number(notebook: int | str) -> str:
-    if isinstance(notebook, str) and notebook.isdigit():
-        notebook = int(notebook)
-    number = _validate.positive_int("notebook", notebook)
-    if number > 30:
-        raise ValueError(f"notebook must be between 1 and 30, got {number}")
-    return f"{number:02d}"
 
 
 def notebook_file(notebook: int | str, notebooks_dir: Path | str = NOTEBOOKS_DIR) -> str:
