@@ -32,7 +32,7 @@ from aigc_utils.report import notebook_titles
 #: Notebooks whose answers may still have an empty ``section`` because the notebook was
 #: being written when the answers were. Remove a number once its sections are filled
 #: (the test below fails while a listed notebook has none left empty); the list must end empty.
-NOTEBOOKS_WITHOUT_SECTIONS = {"15", "16", "18", "19", "20", "26", "27", "28", "29", "30"}
+NOTEBOOKS_WITHOUT_SECTIONS: set[str] = set()
 
 QUESTION_IDS = [q.id for q in load_questions()]
 CJK = re.compile(r"[\u4e00-\u9fff]")
