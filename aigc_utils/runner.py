@@ -385,15 +385,21 @@ def publish_results(
     results_dir.mkdir(parents=True, exist_ok=True)
     json_path, md_path = results_dir / f"{name}.json", results_dir / f"{name}.md"
     runs = [dict(asdict(r), output=_relative(r.output)) for r in results]
+    commands = [command]
     if json_path.exists():
         fresh = {(r["notebook"][:2], r["seed"]) for r in runs}
-        runs += [r for r in load_published(json_path)["runs"] if (r["notebook"][:2], r["seed"]) not in fresh]
+        earlier = load_published(json_path)
+        kept = [r for r in earlier["runs"] if (r["notebook"][:2], r["seed"]) not in fresh]
+        if kept:  # the page mixes runs: say which commands made it, oldest first
+            commands = [*earlier.get("commands", [earlier.get("command", "aigc-run --publish")]), command]
+        runs += kept
     runs.sort(key=lambda r: (r["seed"], r["notebook"]))
     record = {
         "name": name,
         "profile": profile,
         "date": datetime.date.today().isoformat(),
         "command": command,
+        "commands": commands,
         "machine": machine_description(),
         "runs": runs,
     }
@@ -418,11 +424,13 @@ def results_markdown(record: dict[str, Any]) -> str:
         where = f"one {machine['gpu']} GPU ({where})"
     notebooks = sorted({r.notebook for r in runs})
     passed = sum(r.status == "passed" for r in runs)
+    commands = record.get("commands") or [record.get("command", "aigc-run --publish")]
+    made_by = f"`{commands[0]}`" + "".join(f", then `{c}` (its rows replace the earlier ones)" for c in commands[1:])
     lines = [
         f"# Whole-course results: {record.get('profile', '?')} profile, {record.get('name', '').split('_')[-1].upper()}",
         "",
         "<!-- written by aigc-run --publish (aigc_utils.runner); do not edit by hand -->",
-        f"Run on {record.get('date', '?')} with `{record.get('command', 'aigc-run --publish')}` on {where}, "
+        f"Run on {record.get('date', '?')} with {made_by} on {where}, "
         f"{machine.get('platform', '?')}, Python {machine.get('python', '?')}, torch {machine.get('torch', '?')}. "
         f"Seconds are wall-clock per notebook, kernel start included.",
         "",

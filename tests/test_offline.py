@@ -21,6 +21,7 @@ from notebook_files import REPO_ROOT
 TEST_NET = ("203.0.113.1", 80)  # TEST-NET-3 (RFC 5737): never a real host
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket:UserWarning")  # pytest-socket's own notice of the block
 def test_unit_tests_cannot_connect_outside_loopback():
     with pytest.raises(RuntimeError, match=r"203\.0\.113\.1"):
         socket.create_connection(TEST_NET, timeout=1)

@@ -154,9 +154,13 @@ def test_publish_writes_and_merges_the_results_page(tmp_path):
     page = md.read_text()
     assert page.startswith("# Whole-course results: quick profile, CPU")
     assert "2 notebooks, 2 runs: 1 passed, 1 failed" in page and "| 02_b | 0 | quick | failed |" in page
-    publish_results([_result("02_b", 0, [("gain", 0.5, 0.4)])], "quick", tmp_path)
+    publish_results([_result("02_b", 0, [("gain", 0.5, 0.4)])], "quick", tmp_path, command="aigc-run --only 02 --publish")
     runs = load_published(js)["runs"]
     assert [(r["notebook"], r["status"]) for r in runs] == [("01_a", "passed"), ("02_b", "passed")], "02 replaced, 01 kept"
+    assert load_published(js)["commands"] == ["aigc-run --publish", "aigc-run --only 02 --publish"], "a mixed page names both runs"
+    assert "`aigc-run --publish`, then `aigc-run --only 02 --publish`" in md.read_text()
+    publish_results(first, "quick", tmp_path, command="aigc-run --publish")
+    assert load_published(js)["commands"] == ["aigc-run --publish"], "a run that replaces every row starts the history again"
     assert results_markdown(load_published(js)) == md.read_text()
     assert results_name("full", [_result("01_a", 0, [], device="cuda")]) == "full_gpu"
     with pytest.raises(ValueError, match="results"):
