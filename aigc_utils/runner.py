@@ -425,7 +425,11 @@ def results_markdown(record: dict[str, Any]) -> str:
     notebooks = sorted({r.notebook for r in runs})
     passed = sum(r.status == "passed" for r in runs)
     commands = record.get("commands") or [record.get("command", "aigc-run --publish")]
-    made_by = f"`{commands[0]}`" + "".join(f", then `{c}` (its rows replace the earlier ones)" for c in commands[1:])
+    made_by = ", then ".join(f"`{c}`" for c in commands)
+    if len(commands) > 1:
+        made_by += " (a later run's rows replace an earlier run's rows of the same notebook and seed)"
+    seeds = sorted({r.seed for r in runs})
+    per_seed = "; ".join(f"seed {s}: {sum(r.seconds for r in runs if r.seed == s):.0f} s" for s in seeds)
     lines = [
         f"# Whole-course results: {record.get('profile', '?')} profile, {record.get('name', '').split('_')[-1].upper()}",
         "",
@@ -435,7 +439,7 @@ def results_markdown(record: dict[str, Any]) -> str:
         f"Seconds are wall-clock per notebook, kernel start included.",
         "",
         f"{len(notebooks)} notebooks, {len(runs)} runs: {passed} passed, {len(runs) - passed} failed, "
-        f"{sum(r.seconds for r in runs):.0f} s in all.",
+        f"{sum(r.seconds for r in runs):.0f} s in all" + (f" ({per_seed})." if len(seeds) > 1 else "."),
         "",
         summary_markdown(runs),
     ]
