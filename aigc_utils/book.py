@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from aigc_utils.check import checks_from_notebook, run_record_from_notebook
+from aigc_utils.question_bank import github_anchor
 from aigc_utils.questions import REPO_ROOT, load_questions
 from aigc_utils.report import measured_run_times, notebook_titles
 
@@ -130,19 +131,6 @@ def find_mathjax() -> Path | None:
     return None
 
 
-def github_anchor(heading: str) -> str:
-    """The anchor GitHub (and ``data/question_bank.md``) gives a heading: lower case, punctuation
-    dropped, spaces to ``-`` (``"1 · AIGC in one page"`` -> ``"1--aigc-in-one-page"``).
-
-    Raises:
-        TypeError: ``heading`` is not a string.
-    """
-    if not isinstance(heading, str):
-        raise TypeError(f"heading must be a string, got {type(heading).__name__}")
-    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
-    return text.replace(" ", "-")
-
-
 def page_name(notebook: Path | str) -> str:
     """The book page of a notebook: ``04_gans_from_scratch.ipynb`` -> ``04_gans_from_scratch.html``.
 
@@ -170,7 +158,9 @@ def _anchors(page: str) -> tuple[set[str], dict[str, str]]:
     ids = set(_ID.findall(page))
     github: dict[str, str] = {}
     for anchor, inner in _HEADING.findall(page):
-        github.setdefault(github_anchor(_heading_text(inner)), html.unescape(anchor))
+        text = _heading_text(inner)
+        if text:  # an empty heading has no GitHub anchor
+            github.setdefault(github_anchor(text), html.unescape(anchor))
     return ids, github
 
 
@@ -262,7 +252,7 @@ def _markdown_notebook(title: str, markdown: str) -> Any:
 
 
 def _index_markdown(
-    titles: dict[str, str], found: dict[str, Path], pages: dict[str, str], results: list[str]
+    titles: dict[str, str], found: dict[str, Path], notebooks: dict[str, Any], pages: dict[str, str], results: list[str]
 ) -> str:
     questions = load_questions()
     course_seconds = measured_run_times().quick  # the whole-course run (data/results), when published
@@ -279,9 +269,7 @@ def _index_markdown(
         if path is None:
             rows.append(f'<tr class="planned"><td>{number}</td><td>{html.escape(title)} (planned)</td><td>{ids}</td><td>-</td><td>-</td></tr>')
             continue
-        import nbformat
-
-        nb = nbformat.read(path, as_version=4)
+        nb = notebooks[number]
         checks = checks_from_notebook(nb)
         run = run_record_from_notebook(nb)
         measured = "<br>".join(
@@ -385,8 +373,9 @@ def build_book(
     # Page name -> (title, notebook node). Rendered first, links rewritten once every page's anchors are known.
     sources: dict[str, tuple[str, Any]] = {}
     numbers = list(found)
+    notebooks = {number: nbformat.read(path, as_version=4) for number, path in found.items()}  # read once: pages and index
     for number, path in found.items():
-        sources[page_name(path)] = (f"{number} · {titles[number]}", nbformat.read(path, as_version=4))
+        sources[page_name(path)] = (f"{number} · {titles[number]}", notebooks[number])
     if question_bank.is_file():
         sources["question_bank.html"] = ("Interview question bank", _markdown_notebook("Interview question bank", question_bank.read_text(encoding="utf-8")))
     results_md = "\n\n".join(p.read_text(encoding="utf-8") for p in results) or (
@@ -395,7 +384,7 @@ def build_book(
     )
     sources["results.html"] = ("Whole-course results", _markdown_notebook("Whole-course results", results_md))
     sources["index.html"] = ("AIGC course: contents", None)
-    index_md = _index_markdown(titles, found, {name: "" for name in sources}, [p.name for p in results])
+    index_md = _index_markdown(titles, found, notebooks, {name: "" for name in sources}, [p.name for p in results])
     sources["index.html"] = ("AIGC course: contents", _markdown_notebook("AIGC course: contents", index_md))
 
     exporter = _exporter()
