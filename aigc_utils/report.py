@@ -90,11 +90,21 @@ def render_readme(text: str, table: str) -> str:
     return text[: start + len(TABLE_START)] + "\n" + table + "\n" + text[end:]
 
 
-def _notebook_seconds(path: Path) -> tuple[dict[str, float], dict[str, Any]]:
-    """``({"04": seconds, ...}, machine)`` from one published results file (median over its seed runs)."""
+def load_published(path: Path) -> dict[str, Any]:
+    """Read a published results file (``data/results/NAME.json``).
+
+    Raises:
+        ValueError: the file is not a published results record.
+    """
     record = json.loads(Path(path).read_text(encoding="utf-8"))
     if not isinstance(record, dict) or not isinstance(record.get("runs"), list):
         raise ValueError(f"{path} is not a results record written by aigc-run --publish")
+    return record
+
+
+def _notebook_seconds(path: Path) -> tuple[dict[str, float], dict[str, Any]]:
+    """``({"04": seconds, ...}, machine)`` from one published results file (median over its seed runs)."""
+    record = load_published(path)
     seconds: dict[str, list[float]] = {}
     for run in record["runs"]:
         if run.get("status") == "passed":

@@ -38,7 +38,7 @@ from aigc_utils.check import CheckResult, checks_from_notebook, run_record_from_
 from aigc_utils.offline import offline_environment
 from aigc_utils.profile import PROFILES
 from aigc_utils.questions import REPO_ROOT
-from aigc_utils.report import markdown_cell
+from aigc_utils.report import load_published, markdown_cell
 from aigc_utils.train import progress
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
@@ -346,18 +346,6 @@ def _relative(path: str) -> str:
         return Path(path).resolve().relative_to(REPO_ROOT).as_posix()
     except ValueError:
         return Path(path).name
-
-
-def load_published(path: Path) -> dict[str, Any]:
-    """Read a published results file (``data/results/NAME.json``).
-
-    Raises:
-        ValueError: the file is not a published results record.
-    """
-    record = json.loads(Path(path).read_text(encoding="utf-8"))
-    if not isinstance(record, dict) or not isinstance(record.get("runs"), list):
-        raise ValueError(f"{path} is not a results record written by aigc-run --publish")
-    return record
 
 
 def publish_results(
